@@ -1,0 +1,1 @@
+"""One module per protocol domain; see ``aetron_conformance._registry`` for the interface."""
