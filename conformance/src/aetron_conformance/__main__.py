@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         report = run(args.vectors, only=only)
     for case_id, problem in report.failed if args.verbose else report.failed[:50]:
         print(f"FAIL {case_id}: {problem}")
+    reasons: dict[str, int] = {}
+    for _, reason in report.skipped:
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        print(f"SKIPPED {count}: {reason}")
     for case_id in report.unsupported[:50]:
         print(f"UNSUPPORTED {case_id}")
     print(report.summary())

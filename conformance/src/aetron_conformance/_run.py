@@ -21,12 +21,15 @@ class Report:
     passed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def ok(self, *, allow_unsupported: bool = False) -> bool:
         return not self.failed and (allow_unsupported or not self.unsupported)
 
     def summary(self) -> str:
         line = f"{len(self.passed)} passed, {len(self.failed)} failed"
+        if self.skipped:
+            line += f", {len(self.skipped)} skipped"
         if self.unsupported:
             line += f", {len(self.unsupported)} unsupported"
         return line
@@ -68,6 +71,9 @@ def run(vectors_dir: Path, answer: Answer = adapter.answer, only: set[str] | Non
             continue
         if got.get("result") == "unsupported":
             report.unsupported.append(vector["id"])
+            continue
+        if got.get("result") == "skipped":
+            report.skipped.append((vector["id"], str(got.get("reason", ""))))
             continue
         problem = check(vector, got)
         if problem is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HandlerError", "Vector", "dump_json", "load_vector"]
+__all__ = ["HandlerError", "NotApplicable", "Vector", "dump_json", "load_vector"]
 
 
 class HandlerError(ValueError):
@@ -16,6 +16,14 @@ class HandlerError(ValueError):
     def __init__(self, code: str, message: str = "") -> None:
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
+
+
+class NotApplicable(Exception):
+    """Raised by a handler for a case this machine cannot run (a probe for other hardware)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Reads one JSON request per line on stdin, ``{"id", "handler", "input"}``, and writes one JSON
 answer per line on stdout: ``valid`` with the output, ``invalid`` with the reason code, or
-``unsupported`` for a handler this implementation does not have.
+``unsupported`` for a handler this implementation does not have, or ``skipped`` with a reason for
+a case this machine cannot run (a probe vector made on other hardware).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from typing import Any, TextIO
 
 from ._registry import domains
+from ._vector import NotApplicable
 
 
 def answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -23,6 +25,8 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         return {"id": case_id, "result": "unsupported"}
     try:
         output = domain.handle(handler, request.get("input", {}))
+    except NotApplicable as exc:
+        return {"id": case_id, "result": "skipped", "reason": exc.reason}
     except KeyError as exc:
         if getattr(exc, "code", None) is None and exc.args == (handler,):
             return {"id": case_id, "result": "unsupported"}
