@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from aetron_conformance import SubprocessAdapter, generate, run
 from aetron_conformance._registry import domains
 
@@ -28,8 +27,12 @@ def test_regeneration_is_byte_identical(domain: str, tmp_path: Path) -> None:
     generate(tmp_path, only=[domain])
     committed = sorted(p.relative_to(VECTORS) for p in (VECTORS / domain).rglob("*.json"))
     fresh = sorted(p.relative_to(tmp_path) for p in (tmp_path / domain).rglob("*.json"))
-    assert fresh == committed, "regeneration adds or removes files: run `aetron-conformance generate`"
-    _, mismatch, errors = filecmp.cmpfiles(VECTORS, tmp_path, [str(p) for p in fresh], shallow=False)
+    assert fresh == committed, (
+        "regeneration adds or removes files: run `aetron-conformance generate`"
+    )
+    _, mismatch, errors = filecmp.cmpfiles(
+        VECTORS, tmp_path, [str(p) for p in fresh], shallow=False
+    )
     assert not mismatch and not errors, f"regenerated files differ: {mismatch[:10]}"
 
 

@@ -19,8 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("generate", help="regenerate vectors from the reference packages")
     runner = commands.add_parser("run", help="check an implementation against the vectors")
-    runner.add_argument("--adapter", help="command line of an adapter program (default: in-process reference)")
-    runner.add_argument("--allow-unsupported", action="store_true", help="pass despite unsupported cases")
+    runner.add_argument(
+        "--adapter", help="command line of an adapter program (default: in-process reference)"
+    )
+    runner.add_argument(
+        "--allow-unsupported", action="store_true", help="pass despite unsupported cases"
+    )
     runner.add_argument("-v", "--verbose", action="store_true", help="list every failure in full")
     args = parser.parse_args(argv)
     only = set(args.domain) if args.domain else None
