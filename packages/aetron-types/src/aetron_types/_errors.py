@@ -1,0 +1,65 @@
+"""The one exception type of the package and its stable reason codes."""
+
+from __future__ import annotations
+
+__all__ = ["ERROR_CODES", "AetronTypesError"]
+
+
+class AetronTypesError(ValueError):
+    """Input that is not a valid protocol object.
+
+    ``code`` is a stable ``TYPES.REASON`` string listed in the Errors table of ``specs/types.md``;
+    the message is for people and may change.
+    """
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message
+
+
+# Reading bytes.
+TRUNCATED = "TYPES.TRUNCATED"
+TRAILING_BYTES = "TYPES.TRAILING_BYTES"
+UNKNOWN_ENUM_CODE = "TYPES.UNKNOWN_ENUM_CODE"
+BAD_OPTION_TAG = "TYPES.BAD_OPTION_TAG"
+BAD_STRING = "TYPES.BAD_STRING"
+ARTIFACT_TOO_SHORT = "TYPES.ARTIFACT_TOO_SHORT"
+ARTIFACT_TOO_LONG = "TYPES.ARTIFACT_TOO_LONG"
+
+# Values, whichever form they arrive in.
+WRONG_TYPE = "TYPES.WRONG_TYPE"
+WRONG_LENGTH = "TYPES.WRONG_LENGTH"
+OUT_OF_RANGE = "TYPES.OUT_OF_RANGE"
+BYTES_TOO_LONG = "TYPES.BYTES_TOO_LONG"
+BYTES_TOO_SHORT = "TYPES.BYTES_TOO_SHORT"
+PROMPT_TOO_LONG = "TYPES.PROMPT_TOO_LONG"
+TOO_MANY_ENTRIES = "TYPES.TOO_MANY_ENTRIES"
+TOO_FEW_ENTRIES = "TYPES.TOO_FEW_ENTRIES"
+NOT_SORTED = "TYPES.NOT_SORTED"
+DUPLICATE_ENTRY = "TYPES.DUPLICATE_ENTRY"
+UNSUPPORTED_VERSION = "TYPES.UNSUPPORTED_VERSION"
+NONZERO_UNUSED = "TYPES.NONZERO_UNUSED"
+OWNER_SHARE_TOO_HIGH = "TYPES.OWNER_SHARE_TOO_HIGH"
+OWNER_SHARE_RAISED = "TYPES.OWNER_SHARE_RAISED"
+ROSTER_OVERLAP = "TYPES.ROSTER_OVERLAP"
+ACCESS_POLICY_MISMATCH = "TYPES.ACCESS_POLICY_MISMATCH"
+REGISTRATION_PAYMENT = "TYPES.REGISTRATION_PAYMENT"
+SELF_REPLAY = "TYPES.SELF_REPLAY"
+ARBITER_NOT_DISTINCT = "TYPES.ARBITER_NOT_DISTINCT"
+RECHECKS_EXCEED_ASSIGNED = "TYPES.RECHECKS_EXCEED_ASSIGNED"
+SETTLEMENT_SUM = "TYPES.SETTLEMENT_SUM"
+EXCLUDED_MINER_PAID = "TYPES.EXCLUDED_MINER_PAID"
+
+# The JSON form.
+MALFORMED_JSON = "TYPES.MALFORMED_JSON"
+BAD_HEX = "TYPES.BAD_HEX"
+BAD_DECIMAL = "TYPES.BAD_DECIMAL"
+UNKNOWN_ENUM_VALUE = "TYPES.UNKNOWN_ENUM_VALUE"
+MISSING_FIELD = "TYPES.MISSING_FIELD"
+UNKNOWN_FIELD = "TYPES.UNKNOWN_FIELD"
+
+ERROR_CODES = frozenset(
+    value for name, value in dict(globals()).items() if name.isupper() and name != "ERROR_CODES"
+)
+"""Every reason code the package raises."""
