@@ -238,7 +238,7 @@ CASES: list[tuple[str, str, Callable[[], object]]] = [
         "TYPES.ARBITER_NOT_DISTINCT",
         "arbiter_is_miner",
         lambda: t.ArbitrationVerdict(
-            assignment_hash=K[0],
+            assignment_id=K[0],
             miner=K[1],
             replayer=K[2],
             arbiter=K[1],

@@ -128,7 +128,7 @@ replay_assignments = st.builds(
 )
 replay_verdicts = st.builds(
     t.ReplayVerdict,
-    assignment_hash=key,
+    assignment_id=key,
     replayer=key,
     outcome=st.sampled_from(t.ReplayOutcome),
     replay_commitment=key,
@@ -140,7 +140,7 @@ replay_verdicts = st.builds(
 def arbitration_verdicts(draw: st.DrawFn) -> t.ArbitrationVerdict:
     miner, replayer, arbiter = draw(st.lists(key, unique=True, min_size=3, max_size=3))
     return t.ArbitrationVerdict(
-        assignment_hash=draw(key),
+        assignment_id=draw(key),
         miner=miner,
         replayer=replayer,
         arbiter=arbiter,
@@ -403,3 +403,15 @@ def test_writing_schemas_twice_gives_the_same_bytes(tmp_path: Path) -> None:
     assert first == {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert "gone.schema.json" not in first
     assert len(first) == len(t.PROTOCOL_TYPES)
+
+
+@given(replay_assignments, st.binary(min_size=80, max_size=80))
+def test_assignment_id_ignores_the_malleable_proof_bytes(
+    assignment: t.ReplayAssignment, other_proof: bytes
+) -> None:
+    other = t.ReplayAssignment(**{**assignment.model_dump(), "vrf_proof": other_proof})
+    assert other.assignment_id() == assignment.assignment_id()
+    moved = t.ReplayAssignment(
+        **{**assignment.model_dump(), "leaf_index": (assignment.leaf_index + 1) % t.MAX_BATCH_SIZE}
+    )
+    assert moved.assignment_id() != assignment.assignment_id()

@@ -215,7 +215,7 @@ def _examples() -> Examples:
     )
     verdicts = {
         f"{outcome.value}": t.ReplayVerdict(
-            assignment_hash=assignment.hash(),
+            assignment_id=assignment.assignment_id(),
             replayer=miners[1],
             outcome=outcome,
             replay_commitment=_h(f"replay/{outcome.value}"),
@@ -225,7 +225,7 @@ def _examples() -> Examples:
     }
     rulings = {
         f"{outcome.value}": t.ArbitrationVerdict(
-            assignment_hash=assignment.hash(),
+            assignment_id=assignment.assignment_id(),
             miner=miners[0],
             replayer=miners[1],
             arbiter=miners[2],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
+import blake3
 from pydantic import model_validator
 
 from . import _errors as err
@@ -62,6 +63,14 @@ class ReplayAssignment(CanonicalModel):
     vrf_proof: Annotated[bytes, FixedBytes(VRF_PROOF_SIZE)]
     """The ECVRF proof that drew this assignment (``specs/vrf.md``)."""
 
+    def assignment_id(self) -> bytes:
+        """The assignment's identifier: BLAKE3-256 of its encoding without ``vrf_proof``.
+
+        ECVRF proof bytes are malleable (``specs/vrf.md``), so an identifier that covered them
+        could be changed by the key holder without changing the draw.
+        """
+        return blake3.blake3(self.encode()[:-VRF_PROOF_SIZE]).digest()
+
     @model_validator(mode="after")
     def _two_miners(self) -> Self:
         if self.miner == self.replayer:
@@ -72,14 +81,14 @@ class ReplayAssignment(CanonicalModel):
 class ReplayVerdict(CanonicalModel):
     """A replayer's result: whether its prefill reproduced the committed logits."""
 
-    assignment_hash: Hash32
-    """Hash of the ``ReplayAssignment`` answered."""
+    assignment_id: Hash32
+    """``ReplayAssignment.assignment_id()`` of the assignment answered."""
     replayer: MinerId
     """The replaying miner."""
     outcome: ReplayOutcomeField
     """Match or mismatch."""
     replay_commitment: Hash32
-    """The replayer's own logit commitment for the request."""
+    """The replayer's replay commitment for the request (``specs/inference.md``, "Arbitration")."""
     signature: Signature
     """The replayer's signature over ``signing_bytes`` of this verdict."""
 
@@ -87,8 +96,8 @@ class ReplayVerdict(CanonicalModel):
 class ArbitrationVerdict(CanonicalModel):
     """A third miner's ruling on a mismatch; the losing side earns no emission for the epoch."""
 
-    assignment_hash: Hash32
-    """Hash of the ``ReplayAssignment`` in dispute."""
+    assignment_id: Hash32
+    """``ReplayAssignment.assignment_id()`` of the assignment in dispute."""
     miner: MinerId
     """The miner that served the request."""
     replayer: MinerId
@@ -98,7 +107,7 @@ class ArbitrationVerdict(CanonicalModel):
     outcome: ArbitrationOutcomeField
     """Whose commitment the arbiter reproduced."""
     arbiter_commitment: Hash32
-    """The arbiter's own logit commitment for the request."""
+    """The arbiter's replay commitment for the request (``specs/inference.md``, "Arbitration")."""
     signature: Signature
     """The arbiter's signature over ``signing_bytes`` of this verdict."""
 
