@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from aetron_inference import detect_platforms, torch_version
+from aetron_inference import InferenceError, detect_platforms, torch_version
 from aetron_inference.pulse import (
+    PULSE_REFERENCE_TOKENS_PER_S,
     PULSE_WORKLOADS,
     PulseWorkload,
+    pulse_score_ppm,
     replay_pulse,
     run_pulse,
     sign_pulse,
@@ -61,3 +63,26 @@ def test_signatures_bind_the_whole_result(result: PulseResult) -> None:
     assert not verify_pulse_signature(slower, signature)
     assert not verify_pulse_signature(result, b"\x00" * 64)
     assert not verify_pulse_signature(result, b"short")
+
+
+def test_pulse_score_is_throughput_against_the_reference_capped_at_ppm() -> None:
+    reference = PULSE_REFERENCE_TOKENS_PER_S["x86_64-avx512"]
+
+    def result(work_units: int, elapsed_us: int, arch: str = "x86_64-avx512") -> PulseResult:
+        return PulseResult(
+            miner=bytes(32),
+            epoch=1,
+            hardware_arch=HardwareArch(arch),
+            workload_hash=bytes(32),
+            output_hash=bytes(32),
+            work_units=work_units,
+            elapsed_us=elapsed_us,
+        )
+
+    assert pulse_score_ppm(result(reference, 1_000_000)) == 1_000_000
+    assert pulse_score_ppm(result(reference, 2_000_000)) == 500_000
+    assert pulse_score_ppm(result(reference, 3_000_000)) == 333_333  # floored
+    assert pulse_score_ppm(result(10 * reference, 1_000_000)) == 1_000_000  # capped
+    with pytest.raises(InferenceError) as refused:
+        pulse_score_ppm(result(512, 1_000, "amd-cdna3"))
+    assert refused.value.code == "INFERENCE.NO_PULSE_REFERENCE"

@@ -37,7 +37,7 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
 from ._config import PRESETS, LlamaConfig
-from ._errors import SpecMismatch
+from ._errors import InferenceError, SpecMismatch
 from ._init import random_weights
 from ._logits import logit_hash
 from ._model import LlamaForCausalLM
@@ -47,8 +47,10 @@ from ._weights import ModelWeights
 __all__ = [
     "PULSE_INPUT_TAG",
     "PULSE_MODEL_SEED",
+    "PULSE_REFERENCE_TOKENS_PER_S",
     "PULSE_WORKLOADS",
     "PulseWorkload",
+    "pulse_score_ppm",
     "pulse_signing_bytes",
     "replay_pulse",
     "run_pulse",
@@ -104,6 +106,34 @@ PULSE_WORKLOADS: dict[str, PulseWorkload] = {
     "apple-silicon": _CPU,
 }
 """The workload of each `HardwareArch` value; a protocol parameter, changed only by governance."""
+
+
+PULSE_REFERENCE_TOKENS_PER_S: dict[str, int] = {
+    "x86_64-avx512": 200,
+    "nvidia-hopper": 90_000,
+}
+"""Reference throughput of each architecture's workload, in work units per second: a Pulse
+result at this speed scores `PPM`. A governance parameter, set from measured runs; an
+architecture without one cannot be scored yet."""
+
+_PPM = 1_000_000
+_US_PER_S = 1_000_000
+
+
+def pulse_score_ppm(result: PulseResult) -> int:
+    """The ``pulse_score_ppm`` signal of a replayed Pulse result (specs/inference.md, "Pulse").
+
+    Throughput relative to the architecture's reference, floored, capped at `PPM`: a miner gains
+    nothing by being faster than the reference, only by being at least that fast.
+    """
+    reference = PULSE_REFERENCE_TOKENS_PER_S.get(result.hardware_arch.value)
+    if reference is None:
+        raise InferenceError(
+            "INFERENCE.NO_PULSE_REFERENCE",
+            f"no reference throughput for {result.hardware_arch.value} yet",
+        )
+    score = result.work_units * _US_PER_S * _PPM // (result.elapsed_us * reference)
+    return min(score, _PPM)
 
 
 def _code(member: StrEnum) -> int:
