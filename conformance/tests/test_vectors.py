@@ -61,3 +61,15 @@ def test_a_vector_nobody_handles_fails_the_run(tmp_path: Path) -> None:
     )
     report = run(tmp_path)
     assert report.unsupported == ["nosuchdomain/x/case"] and not report.ok()
+
+
+def test_the_command_line_takes_domain_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from aetron_conformance.__main__ import main
+
+    for argv in (["--domain", "types", "run"], ["run", "--domain", "types"]):
+        assert main(argv) == 0
+        last = capsys.readouterr().out.strip().splitlines()[-1]
+        count = len(list((VECTORS / "types").rglob("*.json")))
+        assert last == f"{count} passed, 0 failed"

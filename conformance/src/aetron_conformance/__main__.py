@@ -17,8 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vectors", type=Path, default=DEFAULT_VECTORS, help="vectors folder")
     parser.add_argument("--domain", action="append", help="limit to a domain (repeatable)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("generate", help="regenerate vectors from the reference packages")
+    generator = commands.add_parser(
+        "generate", help="regenerate vectors from the reference packages"
+    )
     runner = commands.add_parser("run", help="check an implementation against the vectors")
+    for command in (generator, runner):  # --domain reads the same before or after the command
+        command.add_argument("--domain", action="append", dest="subdomain", help=argparse.SUPPRESS)
     runner.add_argument(
         "--adapter", help="command line of an adapter program (default: in-process reference)"
     )
@@ -27,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     runner.add_argument("-v", "--verbose", action="store_true", help="list every failure in full")
     args = parser.parse_args(argv)
-    only = set(args.domain) if args.domain else None
+    chosen = (args.domain or []) + (args.subdomain or [])
+    only = set(chosen) if chosen else None
 
     if args.command == "generate":
         for name, count in generate(args.vectors, only).items():

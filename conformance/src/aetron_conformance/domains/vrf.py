@@ -170,7 +170,7 @@ def _rfc_examples() -> Iterator[Vector]:
         assert aetron_vrf.verify(pk, alpha, pi, suite=suite) == beta
         source = _RFC.format(appendix=appendix, example=example)
         name = suite.value
-        common = {"spec": _SPEC, "generator": _GENERATOR, "source": source}
+        common: dict[str, Any] = {"spec": _SPEC, "generator": _GENERATOR, "source": source}
         yield Vector(
             id=f"vrf/rfc9381/example{example}_public_key",
             handler="ecvrf.public_key",
@@ -494,12 +494,25 @@ def _epoch_beta(epoch: int) -> bytes:
     )
 
 
-def _outcome(call: Callable[[], Any], key: str) -> dict[str, Any]:
+def _outcome(key: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The expectation of ``call(*args, **kwargs)``: its result under ``key``, or its error."""
     try:
-        value = call()
+        value = call(*args, **kwargs)
     except aetron_vrf.VRFError as exc:
         return Vector.invalid(exc.code)
-    return Vector.valid({key: value})
+    return Vector.valid({key: _hex(value) if isinstance(value, bytes) else value})
+
+
+def _pick_replayer(beta: bytes, index: int, roster: Any, vetoed: Any) -> bytes:
+    return sortition.pick_replayer(
+        beta, index, serving=_SERVING, roster=sortition.Roster(roster, vetoed)
+    )
+
+
+def _pick_arbiter(beta: bytes, index: int, replayer: bytes, roster: Any, vetoed: Any) -> bytes:
+    return sortition.pick_arbiter(
+        beta, index, serving=_SERVING, replayer=replayer, roster=sortition.Roster(roster, vetoed)
+    )
 
 
 def _alpha_vectors() -> Iterator[Vector]:
@@ -522,9 +535,7 @@ def _alpha_vectors() -> Iterator[Vector]:
             handler="sortition.replay_alpha",
             description=description,
             input={"neuronet_id": _hex(neuronet), "epoch": str(epoch), "batch_root": _hex(root)},
-            expected=_outcome(
-                lambda n=neuronet, e=epoch, r=root: _hex(sortition.replay_alpha(n, e, r)), "alpha"
-            ),
+            expected=_outcome("alpha", sortition.replay_alpha, neuronet, epoch, root),
             spec=f"{_SPEC}#replay_alpha",
             generator=_GENERATOR,
         )
@@ -560,10 +571,7 @@ def _replay_set_vectors() -> Iterator[Vector]:
             handler="sortition.replay_set",
             description=description,
             input={"beta": _hex(b), "request_count": count, "rate_bps": rate},
-            expected=_outcome(
-                lambda b=b, count=count, rate=rate: sortition.replay_set(b, count, rate_bps=rate),
-                "indices",
-            ),
+            expected=_outcome("indices", sortition.replay_set, b, count, rate_bps=rate),
             spec=f"{_SPEC}#replay_set",
             generator=_GENERATOR,
         )
@@ -627,14 +635,7 @@ def _pick_vectors() -> Iterator[Vector]:
                 "roster": _roster_json(roster),
                 "vetoed": [_hex(m) for m in veto],
             },
-            expected=_outcome(
-                lambda b=b, index=index, roster=roster, veto=veto: _hex(
-                    sortition.pick_replayer(
-                        b, index, serving=_SERVING, roster=sortition.Roster(roster, veto)
-                    )
-                ),
-                "replayer",
-            ),
+            expected=_outcome("replayer", _pick_replayer, b, index, roster, veto),
             spec=f"{_SPEC}#pick_replayer",
             generator=_GENERATOR,
         )
@@ -664,18 +665,7 @@ def _pick_vectors() -> Iterator[Vector]:
                 "roster": _roster_json(roster),
                 "vetoed": [_hex(m) for m in vetoed],
             },
-            expected=_outcome(
-                lambda index=index, rep=rep, roster=roster: _hex(
-                    sortition.pick_arbiter(
-                        beta,
-                        index,
-                        serving=_SERVING,
-                        replayer=rep,
-                        roster=sortition.Roster(roster, vetoed),
-                    )
-                ),
-                "arbiter",
-            ),
+            expected=_outcome("arbiter", _pick_arbiter, beta, index, rep, roster, vetoed),
             spec=f"{_SPEC}#pick_arbiter",
             generator=_GENERATOR,
         )

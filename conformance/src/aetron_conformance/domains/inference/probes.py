@@ -25,7 +25,13 @@ from aetron_inference import (
     torch_version,
 )
 from aetron_inference.probes import probe_cases
-from aetron_types import ExecutionSpec
+from aetron_types import (
+    AttentionBackend,
+    ComputeDtype,
+    ExecutionSpec,
+    HardwareArch,
+    QuantFormat,
+)
 
 from ..._vector import NotApplicable, Vector
 
@@ -35,10 +41,15 @@ _GENERATOR = "aetron_conformance.domains.inference.probes"
 _HANDLER = "probe.logit_hashes"
 # A fixed spec, so the rejection case is the same file whichever machine writes it.
 _ANY_SPEC = ExecutionSpec(
-    compute_dtype="fp32", quant_format="fp32", hardware_arch="x86_64-avx512",
-    attention_backend="eager", torch_version="2.13.0", cuda_version="", rocm_version="",
+    compute_dtype=ComputeDtype.fp32,
+    quant_format=QuantFormat.fp32,
+    hardware_arch=HardwareArch("x86_64-avx512"),
+    attention_backend=AttentionBackend.eager,
+    torch_version="2.13.0",
+    cuda_version="",
+    rocm_version="",
     thread_count=1,
-)  # fmt: skip
+)
 
 
 @cache
