@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import platform as _platform
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ def _accelerator_platform() -> Platform | None:
     return None
 
 
+@functools.cache  # the hardware does not change under a running process; reading it is not free
 def detect_platforms() -> tuple[Platform, ...]:
     """Every target this machine can run a spec on: the accelerator first, if any, then the CPU."""
     found = [p for p in (_accelerator_platform(), _cpu_platform()) if p is not None]

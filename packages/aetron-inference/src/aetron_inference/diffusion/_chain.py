@@ -11,6 +11,7 @@ import math
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import blake3
 import numpy as np
@@ -19,7 +20,6 @@ import torch
 from aetron_types import (
     ARTIFACT_SAMPLE_SLOTS,
     ARTIFACT_SIZE,
-    AetronTypesError,
     ArtifactKind,
     ExecutionSpec,
     InferenceRequest,
@@ -68,7 +68,7 @@ DIFFUSION_REPLAY_PPM = 50_000
 
 def latent_leaf(index: int, latent: npt.NDArray[np.float32]) -> bytes:
     """BLAKE3(``LATENT_LEAF_TAG`` || u32le(index) || float32 little-endian bytes of the latent)."""
-    body = index.to_bytes(4, "little") + latent.astype("<f4").tobytes()
+    body = index.to_bytes(4, "little") + latent.astype("<f4", copy=False).tobytes()
     return blake3.blake3(LATENT_LEAF_TAG + body).digest()
 
 
@@ -85,10 +85,41 @@ def sample_indices(steps: int) -> list[int]:
     return [(j + 1) * steps // ARTIFACT_SAMPLE_SLOTS for j in range(ARTIFACT_SAMPLE_SLOTS)]
 
 
-def _rms(latent: npt.NDArray[np.float32]) -> np.float32:
-    # fsum is correctly rounded and float32 squares are exact in float64: no order to pin.
-    squares = latent.astype(np.float64) ** 2
-    return np.float32(math.sqrt(math.fsum(squares.tolist()) / latent.size))
+def _sample_rms(latents: Sequence[npt.NDArray[np.float32]]) -> npt.NDArray[np.float32]:
+    # Squares of float32 values are exact in float64 and fsum is correctly rounded: no order
+    # to pin.
+    rows = [x.tolist() for x in latents]
+    return np.asarray(
+        [math.sqrt(math.fsum(map(operator.mul, r, r)) / len(r)) for r in rows], np.float32
+    )
+
+
+def _artifact(
+    request: InferenceRequest,
+    spec: ExecutionSpec,
+    steps: int,
+    size: int,
+    commitment: bytes,
+    samples: Sequence[npt.NDArray[np.float32]],
+) -> bytes:
+    indices = sample_indices(steps)
+    pad = ARTIFACT_SAMPLE_SLOTS - len(indices)
+    # Every field is in range by construction (steps checked against the schedule, hashes of
+    # 32 bytes, u16 sample values), so the encoder is not made to validate them again.
+    artifact = ValidationArtifact.model_construct(
+        kind=ArtifactKind.diffusion,
+        quant_format=spec.quant_format,
+        sample_count=len(indices),
+        prompt_len=steps,
+        output_len=size,
+        seed=request.seed,
+        request_hash=request.hash(),
+        context_hash=blake3.blake3(request.prompt).digest(),
+        commitment=commitment,
+        sample_ids=tuple(indices + [0] * pad),
+        sample_values=tuple(bf16_bits(_sample_rms(samples)) + [0] * pad),
+    )
+    return artifact.encode()
 
 
 def diffusion_artifact(
@@ -101,23 +132,10 @@ def diffusion_artifact(
     latent's root mean square as bfloat16.
     """
     steps, size = len(chain) - 1, chain[0].size
-    indices = sample_indices(steps)
-    rms = np.asarray([_rms(chain[k]) for k in indices], dtype=np.float32)
-    pad = ARTIFACT_SAMPLE_SLOTS - len(indices)
-    artifact = ValidationArtifact(
-        kind=ArtifactKind.diffusion,
-        quant_format=spec.quant_format,
-        sample_count=len(indices),
-        prompt_len=steps,
-        output_len=size,
-        seed=request.seed,
-        request_hash=request.hash(),
-        context_hash=blake3.blake3(request.prompt).digest(),
-        commitment=chain_commitment([latent_leaf(k, x) for k, x in enumerate(chain)], size),
-        sample_ids=tuple(indices + [0] * pad),
-        sample_values=tuple(bf16_bits(rms) + [0] * pad),
+    commitment = chain_commitment([latent_leaf(k, x) for k, x in enumerate(chain)], size)
+    return _artifact(
+        request, spec, steps, size, commitment, [chain[k] for k in sample_indices(steps)]
     )
-    return artifact.encode()
 
 
 @dataclass(frozen=True)
@@ -131,7 +149,7 @@ class DiffusionServed:
 
 def _check_runtime(model: Denoiser, spec: ExecutionSpec) -> None:
     runtime = configure(spec)
-    device = next(model.parameters()).device.type
+    device = model.weight("in_proj").device.type
     if runtime.dtype != torch.float32:
         raise InferenceError("INFERENCE.MODEL_SPEC_MISMATCH", "the denoiser computes in float32")
     if device != runtime.device.type:
@@ -190,62 +208,48 @@ def open_chain(chain: Sequence[npt.NDArray[np.float32]], steps: Sequence[int]) -
 def _verified(
     model: Denoiser,
     request: InferenceRequest,
-    latent: npt.NDArray[np.float32],
-    header: ValidationArtifact,
-    opening: Opening,
+    latent: object,
+    artifact: bytes,
+    leaves: object,
+    latents: Mapping[int, object],
     steps: Sequence[int],
+    spec: ExecutionSpec,
 ) -> bool:
-    config = model.config
-    n = request.max_new_tokens
-    if header.prompt_len != n or header.output_len != config.latent:
-        return False
+    n, size = request.max_new_tokens, model.config.latent
     try:
-        cls = conditioning_class(request, config.classes)
-        coefficients = step_coefficients(n, config.timesteps)
+        cls = conditioning_class(request, model.config.classes)
+        coefficients = step_coefficients(n, model.config.timesteps)
     except InferenceError:
         return False
-    leaves = opening.leaves
     if not isinstance(leaves, tuple | list) or len(leaves) != n + 1:
         return False
     if any(not isinstance(x, bytes) or len(x) != 32 for x in leaves):
         return False
-    if chain_commitment(leaves, config.latent) != header.commitment:
+    if not _is_latent(latent, size) or any(not 1 <= k <= n or k - 1 not in latents for k in steps):
         return False
-    latents = {}
-    for k, x in opening.latents.items():
-        if (
-            not isinstance(x, np.ndarray)
-            or x.dtype != np.float32
-            or x.shape != (config.latent,)
-            or not 0 <= k <= n
-        ):
+    opened: dict[int, npt.NDArray[np.float32]] = {}
+    for k, x in latents.items():
+        if not 0 <= k <= n or not _is_latent(x, size) or latent_leaf(k, x) != leaves[k]:
             return False
-        if latent_leaf(k, x) != leaves[k]:
-            return False
-        latents[k] = x
-    output = latent
-    if not isinstance(output, np.ndarray) or output.dtype != np.float32:
-        return False
-    if output.shape != (config.latent,):
-        return False
-    noise = initial_noise(request.seed, config.latent)
-    if latent_leaf(n, output) != leaves[n] or latent_leaf(0, noise) != leaves[0]:
+        opened[k] = x
+    noise = initial_noise(request.seed, size)
+    if latent_leaf(n, latent) != leaves[n] or latent_leaf(0, noise) != leaves[0]:
         return False
     indices = sample_indices(n)
-    if any(k not in latents for k in indices) or header.sample_count != len(indices):
+    if any(k not in opened for k in indices):
         return False
-    rms = np.asarray([_rms(latents[k]) for k in indices], dtype=np.float32)
-    if list(header.sample_ids[: len(indices)]) != indices:
-        return False
-    if list(header.sample_values[: len(indices)]) != bf16_bits(rms):
+    commitment = chain_commitment(leaves, size)
+    if artifact != _artifact(request, spec, n, size, commitment, [opened[k] for k in indices]):
         return False
     for k in steps:
-        if not 1 <= k <= n or k - 1 not in latents:
-            return False
         t, a, b = coefficients[k - 1]
-        if latent_leaf(k, denoise_step(model, latents[k - 1], t, cls, a, b)) != leaves[k]:
+        if latent_leaf(k, denoise_step(model, opened[k - 1], t, cls, a, b)) != leaves[k]:
             return False
     return True
+
+
+def _is_latent(x: object, size: int) -> TypeGuard[npt.NDArray[np.float32]]:
+    return isinstance(x, np.ndarray) and x.dtype == np.float32 and x.shape == (size,)
 
 
 def replay_diffusion(
@@ -260,11 +264,12 @@ def replay_diffusion(
 ) -> bool:
     """True exactly when the artifact and opening check out and every step in ``steps`` recomputes.
 
-    Checks the header against the request and spec, the leaves against the commitment, every
-    opened latent and the served output against their leaves, the first latent against the
-    seeded noise, the samples against their latents, and for each transition ``k`` in
-    ``steps`` that one denoising step from latent ``k - 1`` gives leaf ``k``. Malformed input
-    gives False, never an exception. Raises `SpecMismatch` or ``INFERENCE.MODEL_SPEC_MISMATCH``.
+    Checks the artifact byte for byte against the one the request, the spec, the opened leaves
+    and the opened sample latents give (header fields, commitment of the leaves, samples),
+    every opened latent and the served output against their leaves, the first leaf against
+    the seeded noise, and for each transition ``k`` in ``steps`` that one denoising step from
+    latent ``k - 1`` gives leaf ``k``. Malformed input gives False, never an exception.
+    Raises `SpecMismatch` or ``INFERENCE.MODEL_SPEC_MISMATCH``.
     """
     _check_runtime(model, spec)
     if not isinstance(artifact, bytes) or len(artifact) != ARTIFACT_SIZE:
@@ -272,22 +277,13 @@ def replay_diffusion(
     if not isinstance(opening, Opening) or not isinstance(opening.latents, Mapping):
         return False
     try:
-        header = ValidationArtifact.decode(artifact)
         steps = [operator.index(k) for k in steps]
-        keys = [operator.index(k) for k in opening.latents]
-    except (AetronTypesError, TypeError):
+        latents = {operator.index(k): x for k, x in opening.latents.items()}
+    except TypeError:
         return False
-    if len(keys) != len(set(keys)):
+    if len(latents) != len(opening.latents):
         return False
-    if (
-        header.kind != ArtifactKind.diffusion
-        or header.quant_format != spec.quant_format
-        or header.seed != request.seed
-        or header.request_hash != request.hash()
-        or header.context_hash != blake3.blake3(request.prompt).digest()
-    ):
-        return False
-    return _verified(model, request, latent, header, opening, steps)
+    return _verified(model, request, latent, artifact, opening.leaves, latents, steps, spec)
 
 
 def diffusion_replay_commitment(

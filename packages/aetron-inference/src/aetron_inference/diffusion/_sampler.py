@@ -99,8 +99,9 @@ def initial_noise(seed: int, size: int) -> npt.NDArray[np.float32]:
     """
     stream = blake3.blake3(DIFFUSION_NOISE_TAG + seed.to_bytes(8, "little"))
     words = np.frombuffer(stream.digest(length=4 * DIFFUSION_NOISE_TERMS * size), dtype="<u4")
-    sums = words.reshape(size, DIFFUSION_NOISE_TERMS).astype(np.int64).sum(axis=1)
-    centred = (sums - DIFFUSION_NOISE_TERMS // 2 * 2**32).astype(np.float64) * 2.0**-32
+    sums = words.reshape(size, DIFFUSION_NOISE_TERMS).sum(axis=1, dtype=np.int64)
+    # Below 2**36 in magnitude, so exact in float64 and scaled exactly by the power of two.
+    centred = (sums - DIFFUSION_NOISE_TERMS // 2 * 2**32) * 2.0**-32
     noise: npt.NDArray[np.float32] = centred.astype(np.float32)
     return noise
 
