@@ -48,7 +48,7 @@ def main() -> None:
     )
     for steps in (20, 50, 100):
         ratios, artifacts, openings = [], [], []
-        for i in range(12):
+        for i in range(40):
             request = make_request(bytes([i % 10]), max_new_tokens=steps, seed=i)
             t_serve, served = _seconds(lambda r=request: serve_diffusion(model, r, spec=spec))
             chosen = replay_steps(blake3.blake3(bytes([i])).digest(64), i, steps)
