@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 
 from aetron_types import AccountId, Hash32, MinerId, MinerRegistration, NeuronetId
 
@@ -32,64 +33,77 @@ __all__ = [
 ]
 
 
+def _registration(value: object) -> None:
+    if not isinstance(value, MinerRegistration):
+        raise ConsensusError(err.BAD_REGISTRATION, "not a MinerRegistration")
+
+
+# One rule per field name, whichever event carries it: the table is the whole of the checks.
+_FIELD_CHECKS: dict[str, Callable[[object], object]] = {
+    "neuronet": lambda v: check_id(v, "neuronet"),
+    "owner": lambda v: check_id(v, "owner"),
+    "staker": lambda v: check_id(v, "staker"),
+    "miner": lambda v: check_id(v, "miner"),
+    "recheck": lambda v: check_id(v, "recheck"),
+    "producer": lambda v: check_id(v, "producer"),
+    "block_hash": lambda v: check_id(v, "block hash"),
+    "owner_share_bp": check_owner_share,
+    "amount": lambda v: check_uint(v, 64, "amount"),
+    "units": lambda v: check_uint(v, 64, "units"),
+    "height": lambda v: check_uint(v, 64, "height"),
+    "epoch": lambda v: check_uint(v, 64, "epoch"),
+    "pulse_ppm": lambda v: check_uint(v, 32, "pulse_ppm"),
+    "registration": _registration,
+}
+
+
 @dataclass(frozen=True, slots=True)
-class NeuronetCreated:
+class _Checked:
+    """Checks each field, in declaration order, by `_FIELD_CHECKS`, when the event is made."""
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            _FIELD_CHECKS[field.name](getattr(self, field.name))
+
+
+@dataclass(frozen=True, slots=True)
+class NeuronetCreated(_Checked):
     """A neuronet came into being with its owner and the owner's share (0 to 1,000 bp)."""
 
     neuronet: NeuronetId
     owner: AccountId
     owner_share_bp: int
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.owner, "owner")
-        check_owner_share(self.owner_share_bp)
-
 
 @dataclass(frozen=True, slots=True)
-class OwnerShareLowered:
+class OwnerShareLowered(_Checked):
     """The owner (``owner`` must be it) lowered its share; it can never be raised."""
 
     neuronet: NeuronetId
     owner: AccountId
     owner_share_bp: int
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.owner, "owner")
-        check_owner_share(self.owner_share_bp)
-
 
 @dataclass(frozen=True, slots=True)
-class StakeAdded:
+class StakeAdded(_Checked):
     """``amount`` base units staked into a neuronet; it counts from the next epoch."""
 
     neuronet: NeuronetId
     staker: AccountId
     amount: int
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.staker, "staker")
-        check_uint(self.amount, 64, "amount")
-
 
 @dataclass(frozen=True, slots=True)
-class StakeRemoved:
+class StakeRemoved(_Checked):
     """``amount`` base units unstaked from a neuronet; it stops counting at once."""
 
     neuronet: NeuronetId
     staker: AccountId
     amount: int
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.staker, "staker")
-        check_uint(self.amount, 64, "amount")
-
 
 @dataclass(frozen=True, slots=True)
-class MinerRegistered:
+class MinerRegistered(_Checked):
     """A miner joined a neuronet: ``registration`` is its signed registration (fee or work).
 
     Consensus takes the signature as checked by the node; it checks the payment, the slot, the
@@ -98,73 +112,45 @@ class MinerRegistered:
 
     registration: MinerRegistration
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.registration, MinerRegistration):
-            raise ConsensusError(err.BAD_REGISTRATION, "not a MinerRegistration")
-
 
 @dataclass(frozen=True, slots=True)
-class MinerVetoed:
+class MinerVetoed(_Checked):
     """The owner (``owner`` must be it) removed a miner; the key may never rejoin the neuronet."""
 
     neuronet: NeuronetId
     miner: MinerId
     owner: AccountId
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.miner, "miner")
-        check_id(self.owner, "owner")
-
 
 @dataclass(frozen=True, slots=True)
-class _MinerFact:
+class _MinerFact(_Checked):
     neuronet: NeuronetId
     miner: MinerId
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.miner, "miner")
-
 
 @dataclass(frozen=True, slots=True)
-class PulseReported:
+class PulseReported(_Checked):
     """A miner's Pulse result, relative to its architecture's reference, in ppm (a u32)."""
 
     neuronet: NeuronetId
     miner: MinerId
     pulse_ppm: int
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.miner, "miner")
-        check_uint(self.pulse_ppm, 32, "pulse_ppm")
-
 
 @dataclass(frozen=True, slots=True)
-class WorkConfirmed:
+class WorkConfirmed(_Checked):
     """``units`` of a miner's work were confirmed (at least 1; counted against the quota)."""
 
     neuronet: NeuronetId
     miner: MinerId
     units: int
 
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.miner, "miner")
-        check_uint(self.units, 64, "units")
-
 
 @dataclass(frozen=True, slots=True)
-class _RecheckFact:
+class _RecheckFact(_Checked):
     neuronet: NeuronetId
     miner: MinerId
     recheck: Hash32
-
-    def __post_init__(self) -> None:
-        check_id(self.neuronet, "neuronet")
-        check_id(self.miner, "miner")
-        check_id(self.recheck, "recheck")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,27 +184,19 @@ class HeartbeatMissed(_MinerFact):
 
 
 @dataclass(frozen=True, slots=True)
-class BlockProduced:
+class BlockProduced(_Checked):
     """Block ``height`` with hash ``block_hash`` was produced by validator ``producer``."""
 
     height: int
     block_hash: Hash32
     producer: AccountId
 
-    def __post_init__(self) -> None:
-        check_uint(self.height, 64, "height")
-        check_id(self.block_hash, "block hash")
-        check_id(self.producer, "producer")
-
 
 @dataclass(frozen=True, slots=True)
-class EpochEnded:
+class EpochEnded(_Checked):
     """The last block of ``epoch`` is in: settle it."""
 
     epoch: int
-
-    def __post_init__(self) -> None:
-        check_uint(self.epoch, 64, "epoch")
 
 
 Event = (
