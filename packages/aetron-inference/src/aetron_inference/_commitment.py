@@ -55,9 +55,10 @@ def logit_commitment(logits: npt.NDArray[np.float32]) -> bytes:
 
 def bf16_bits(values: npt.NDArray[np.float32]) -> list[int]:
     """bfloat16 bit patterns of finite float32 values, rounded to nearest with ties to even."""
-    bits = values.astype("<f4").view("<u4").astype(np.uint64)
-    rounded = (bits + np.uint64(0x7FFF) + ((bits >> np.uint64(16)) & np.uint64(1))) >> np.uint64(16)
-    return [int(b) for b in rounded]
+    # Python integers for a handful of values: a chain of numpy calls costs more, above all
+    # next to a model step whose code each of them evicts (diffusion replay).
+    bits = values.astype("<f4", copy=False).view("<u4").tolist()
+    return [(b + 0x7FFF + ((b >> 16) & 1)) >> 16 for b in bits]
 
 
 def lm_artifact(
