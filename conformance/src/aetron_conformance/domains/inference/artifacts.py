@@ -2,7 +2,8 @@
 
 Portable cases (any machine computes them): ``inference/artifacts/sampler/*`` (the sampler's
 decisions), ``commitment/*`` (artifacts from given logits, replay commitments),
-``arbitration/*`` (the arbitration rule) and ``diffusion/*`` (seeded noise, replayed steps).
+``arbitration/*`` (the arbitration rule) and ``diffusion/*`` (seeded noise, replayed steps, the artifact
+of a given chain).
 Cases that run the reference model are per hardware architecture and torch version, as the
 probes are: ``inference/artifacts/served/<arch>/<torch>/<case>`` (served requests and replay
 verdicts); a machine writes those of the platforms it offers and keeps every other one's files.
@@ -31,7 +32,7 @@ from aetron_inference import (
 from aetron_inference._commitment import lm_artifact, replay_commitment
 from aetron_inference._runtime import offers
 from aetron_inference._sampling import sample_tokens
-from aetron_inference.diffusion import initial_noise, replay_steps
+from aetron_inference.diffusion import diffusion_artifact, initial_noise, replay_steps
 from aetron_types import ExecutionSpec, InferenceRequest, QuantFormat
 
 from ..._vector import NotApplicable, Vector
@@ -320,6 +321,13 @@ def _steps(input: dict[str, Any]) -> dict[str, Any]:
     return {"steps": list(steps)}
 
 
+def _diffusion_artifact(input: dict[str, Any]) -> dict[str, Any]:
+    spec = ExecutionSpec.from_json(input["spec"])
+    request = InferenceRequest.from_json(input["request"])
+    chain = [_f32(latent) for latent in input["chain"]]
+    return {"artifact": _hex(diffusion_artifact(request, spec, chain))}
+
+
 def _diffusion_vectors() -> Iterator[Vector]:
     input: dict[str, Any] = {"seed": str(2**64 - 2), "size": 16}
     yield Vector(
@@ -339,6 +347,23 @@ def _diffusion_vectors() -> Iterator[Vector]:
             description=f"The transitions a replay of a {steps}-step request recomputes.",
             input=input,
             expected=Vector.valid(_steps(input)),
+            spec=f"{_SPEC}#diffusion",
+            generator=_GENERATOR,
+        )
+    # The artifact of a given chain needs no model: any latents, any size.
+    for steps, prompt in ((3, b""), (12, b"\x04")):
+        chain = [initial_noise(1000 + k, 16) * np.float32(0.5**k) for k in range(steps + 1)]
+        input = {
+            "spec": default_spec("q8_0", hardware_arch="x86_64-avx2").to_json(),
+            "request": _request(prompt=prompt, max_new_tokens=steps, seed=11).to_json(),
+            "chain": [_f32_bits(latent) for latent in chain],
+        }
+        yield Vector(
+            id=f"inference/artifacts/diffusion/artifact_{steps}_steps",
+            handler="artifacts.diffusion_artifact",
+            description=f"The artifact of a served {steps}-step chain of 16-element latents.",
+            input=input,
+            expected=Vector.valid(_diffusion_artifact(input)),
             spec=f"{_SPEC}#diffusion",
             generator=_GENERATOR,
         )
@@ -459,6 +484,7 @@ HANDLERS = {
     "artifacts.arbitrate": _arbitrate,
     "artifacts.diffusion_noise": _noise,
     "artifacts.diffusion_steps": _steps,
+    "artifacts.diffusion_artifact": _diffusion_artifact,
     "artifacts.serve": _serve,
     "artifacts.replay": _replay,
 }
