@@ -35,7 +35,6 @@ DIFFUSION_NOISE_TAG = b"AETRON/diffusion-noise/v1"
 """Domain tag of the initial-noise stream."""
 DIFFUSION_NOISE_TERMS = 12
 """Uniform words summed per noise element (Irwin-Hall: mean 6, variance 1 before centring)."""
-_WORD_SCALE = np.full(DIFFUSION_NOISE_TERMS, 2.0**-32)
 
 
 def conditioning_class(request: InferenceRequest, classes: int) -> int:
@@ -100,10 +99,9 @@ def initial_noise(seed: int, size: int) -> npt.NDArray[np.float32]:
     """
     stream = blake3.blake3(DIFFUSION_NOISE_TAG + seed.to_bytes(8, "little"))
     words = np.frombuffer(stream.digest(length=4 * DIFFUSION_NOISE_TERMS * size), dtype="<u4")
-    # Each word times 2**-32 is exact, and every partial sum of twelve is a multiple of 2**-32
-    # below 12, so 36 bits: exact in float64 in any order (the product may use any summation
-    # order or FMA), as is subtracting 6. One rounding to float32 follows.
-    centred = words.reshape(size, DIFFUSION_NOISE_TERMS) @ _WORD_SCALE - DIFFUSION_NOISE_TERMS / 2
+    sums = words.reshape(size, DIFFUSION_NOISE_TERMS).sum(axis=1, dtype=np.int64)
+    # Below 2**36 in magnitude, so exact in float64 and scaled exactly by the power of two.
+    centred = (sums - DIFFUSION_NOISE_TERMS // 2 * 2**32) * 2.0**-32
     noise: npt.NDArray[np.float32] = centred.astype(np.float32)
     return noise
 
